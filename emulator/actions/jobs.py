@@ -1,0 +1,79 @@
+"""Animated-image jobs: SubmitDynamicImageJob."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from emulator.actions.registry import ActionContext, action
+from emulator.clock import as_utc
+from emulator.gateway.errors import Errors, invalid
+from emulator.store import queries
+from emulator.store.models import DynamicImageJob, JobStatus, TemplateType, VideoStatus
+
+# Video statuses in which an animated image may be cut (spec §8.4; the docs' "UploadSucces" is UploadSucc).
+DYNAMIC_IMAGE_STATUSES = frozenset(
+    {VideoStatus.UploadSucc, VideoStatus.Transcoding, VideoStatus.Normal, VideoStatus.Checking, VideoStatus.Blocked}
+)
+WATERMARK_KEYS = frozenset({"WatermarkId", "Content", "FileUrl"})
+
+
+def parse_override_params(raw: str | None) -> dict[str, Any] | None:
+    """Validate OverrideParams (a JSON object; ``Watermarks`` a list of watermark objects)."""
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise invalid("OverrideParams") from None
+    if not isinstance(value, dict):
+        raise invalid("OverrideParams")
+    watermarks = value.get("Watermarks")
+    if watermarks is not None:
+        if not isinstance(watermarks, list):
+            raise invalid("OverrideParams")
+        for mark in watermarks:
+            if (
+                not isinstance(mark, dict)
+                or not isinstance(mark.get("WatermarkId"), str)
+                or not mark["WatermarkId"]
+                or not set(mark) <= WATERMARK_KEYS
+                or any(not isinstance(mark[k], str) for k in mark)
+            ):
+                raise invalid("OverrideParams")
+    return value
+
+
+@action("SubmitDynamicImageJob")
+def submit_dynamic_image_job(ctx: ActionContext) -> dict[str, Any]:
+    video_id = ctx.required("VideoId")
+    template_id = ctx.required("DynamicImageTemplateId")
+    overrides = parse_override_params(ctx.optional("OverrideParams"))
+    video = queries.video(ctx.session, ctx.account_id, video_id)
+    if video is None:
+        raise Errors.InvalidVideoNotFound.error()
+    if video.status not in DYNAMIC_IMAGE_STATUSES:
+        raise Errors.ForbiddenIllegalStatus.error()
+    template = queries.template(ctx.session, ctx.account_id, template_id)
+    if template is None or template.template_type is not TemplateType.DynamicImage:
+        raise Errors.NoSuchResource.error(f"DynamicImageTemplateId({template_id})")
+    job_id = ctx.new_id()
+    while ctx.session.get(DynamicImageJob, job_id) is not None:
+        job_id = ctx.new_id()
+    now = as_utc(ctx.now)
+    ctx.session.add(
+        DynamicImageJob(
+            job_id=job_id,
+            account_id=ctx.account_id,
+            video_id=video.video_id,
+            template_id=template.template_id,
+            status=JobStatus.Processing,
+            override_params=json.dumps(overrides, ensure_ascii=False, sort_keys=True)
+            if overrides is not None
+            else None,
+            request_id=ctx.request_id,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return {"DynamicImageJob": {"JobId": job_id}}

@@ -1,0 +1,39 @@
+"""Signature V1 (RPC, HMAC-SHA1), exactly as in the spec's §3.1.
+
+Pure functions: the gateway decides what to do with a mismatch.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping
+from urllib.parse import quote
+
+
+def percent_encode(value: str) -> str:
+    """RFC 3986 encoding of UTF-8 bytes: only ``A-Z a-z 0-9 - _ . ~`` stay literal."""
+    return quote(value, safe="-_.~")
+
+
+def canonical_query(params: Mapping[str, str]) -> str:
+    """Sorted (byte order) ``name=value`` pairs of every parameter but ``Signature``."""
+    return "&".join(
+        f"{percent_encode(k)}={percent_encode(v)}"
+        for k, v in sorted(params.items(), key=lambda kv: kv[0].encode("utf-8"))
+        if k != "Signature"
+    )
+
+
+def string_to_sign(method: str, params: Mapping[str, str]) -> str:
+    return f"{method.upper()}&%2F&{percent_encode(canonical_query(params))}"
+
+
+def sign(secret: str, string: str) -> str:
+    digest = hmac.new(f"{secret}&".encode(), string.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def matches(expected: str, given: str) -> bool:
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))

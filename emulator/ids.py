@@ -1,0 +1,32 @@
+"""Identifiers in the service's formats: 32 lower-case hex resource ids, upper-case UUID request ids."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+
+class IdGenerator:
+    """Random ids; with a seed, the same sequence on every run (deterministic mode)."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self.reseed(seed)
+
+    def reseed(self, seed: int | None) -> None:
+        self._random = random.Random(seed) if seed is not None else None
+
+    def _uuid(self) -> uuid.UUID:
+        if self._random is None:
+            return uuid.uuid4()
+        return uuid.UUID(int=self._random.getrandbits(128), version=4)
+
+    def resource_id(self) -> str:
+        """A JobId, VideoId, template id …: 32 lower-case hex characters."""
+        return self._uuid().hex
+
+    def request_id(self) -> str:
+        """A RequestId: upper-case UUID."""
+        return str(self._uuid()).upper()
+
+    def trace_id(self) -> str:
+        return self._uuid().hex

@@ -1,0 +1,172 @@
+"""Scenario fixtures: a YAML (or JSON) document of accounts, access keys, videos and templates.
+
+Loading is idempotent: a record whose id already exists is left as it is (so state changed at run
+time survives a restart), and nothing is ever duplicated. A document is validated whole before any
+of it is written; errors name the file, the field and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlmodel import Session
+
+from emulator.clock import as_utc
+from emulator.store.models import (
+    AccessKey,
+    Account,
+    KeyStatus,
+    Template,
+    TemplateType,
+    Video,
+    VideoStatus,
+)
+
+HEX32 = r"^[0-9a-f]{32}$"
+
+
+class FixtureError(ValueError):
+    """A scenario document that cannot be loaded; the message names file, field and problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AccessKeyFixture(_Strict):
+    id: str = Field(min_length=1)
+    secret: str = Field(min_length=1)
+    status: KeyStatus = KeyStatus.Active
+    security_token: str | None = None
+    expires_at: datetime | None = None
+
+
+class VideoFixture(_Strict):
+    id: str = Field(pattern=HEX32)
+    title: str = ""
+    status: VideoStatus = VideoStatus.Normal
+    duration: float = Field(60.0, ge=0)
+    size: int = Field(0, ge=0)
+    width: int = Field(1280, ge=1)
+    height: int = Field(720, ge=1)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _no_doc_typo(cls, value: object) -> object:
+        if value == "UploadSucces":
+            raise ValueError("unknown status 'UploadSucces' (a typo in the English docs): use 'UploadSucc'")
+        return value
+
+
+class TemplateFixture(_Strict):
+    id: str = Field(pattern=HEX32)
+    name: str = Field(min_length=1, max_length=128)
+    type: TemplateType
+    config: dict[str, Any] | str = Field(default_factory=dict)
+    is_default: bool = False
+    app_id: str = "app-1000000"
+
+    def config_string(self) -> str:
+        if isinstance(self.config, str):
+            return self.config
+        return json.dumps(self.config, ensure_ascii=False, separators=(",", ":"))
+
+
+class AccountFixture(_Strict):
+    id: str = Field(min_length=1)
+    name: str = ""
+    access_keys: list[AccessKeyFixture] = Field(default_factory=list)
+    videos: list[VideoFixture] = Field(default_factory=list)
+    templates: list[TemplateFixture] = Field(default_factory=list)
+
+
+class Scenario(_Strict):
+    description: str = ""
+    accounts: list[AccountFixture] = Field(default_factory=list)
+
+
+def parse_scenario(text: str, source: str) -> Scenario:
+    try:
+        document = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        raise FixtureError(f"{source}: not valid YAML/JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise FixtureError(f"{source}: the document must be a mapping with an 'accounts' list")
+    try:
+        return Scenario.model_validate(document)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise FixtureError(f"{source}: {problems}") from None
+
+
+def read_scenario(path: Path) -> Scenario:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot be read: {exc.strerror}") from None
+    return parse_scenario(text, str(path))
+
+
+def apply_scenario(session: Session, scenario: Scenario, now: datetime) -> None:
+    """Insert every record the scenario names that does not exist yet."""
+    created = as_utc(now)
+    for account in scenario.accounts:
+        if session.get(Account, account.id) is None:
+            session.add(Account(id=account.id, name=account.name))
+            session.flush()
+        for key in account.access_keys:
+            _check_owner(session.get(AccessKey, key.id), account.id, f"access key {key.id}")
+            if session.get(AccessKey, key.id) is None:
+                session.add(
+                    AccessKey(
+                        access_key_id=key.id,
+                        secret=key.secret,
+                        account_id=account.id,
+                        status=key.status,
+                        security_token=key.security_token,
+                        expires_at=as_utc(key.expires_at) if key.expires_at else None,
+                    )
+                )
+        for video in account.videos:
+            _check_owner(session.get(Video, video.id), account.id, f"video {video.id}")
+            if session.get(Video, video.id) is None:
+                session.add(
+                    Video(
+                        video_id=video.id,
+                        account_id=account.id,
+                        title=video.title,
+                        status=video.status,
+                        duration=video.duration,
+                        size=video.size,
+                        width=video.width,
+                        height=video.height,
+                        created_at=created,
+                    )
+                )
+        for template in account.templates:
+            _check_owner(session.get(Template, template.id), account.id, f"template {template.id}")
+            if session.get(Template, template.id) is None:
+                session.add(
+                    Template(
+                        template_id=template.id,
+                        account_id=account.id,
+                        name=template.name,
+                        template_type=template.type,
+                        config=template.config_string(),
+                        is_default=template.is_default,
+                        app_id=template.app_id,
+                        created_at=created,
+                        modified_at=created,
+                    )
+                )
+        session.flush()
+
+
+def _check_owner(existing: Any, account_id: str, what: str) -> None:
+    if existing is not None and existing.account_id != account_id:
+        raise FixtureError(f"{what} already belongs to account {existing.account_id}, not {account_id}")

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.server import EmulatorServer
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    secret: str
+    token: str | None = None
+
+
+# The documented keys of fixtures/default.yaml.
+ALICE = Key("LTAI5tVodEmulatorAlice01", "VodEmulatorAliceSecret0000000001")
+ALICE_STS = Key("STS.VodEmulatorAliceSts01", "VodEmulatorAliceStsSecret0000001", "vod-emulator-sts-token-alice")
+ALICE_STS_EXPIRED = Key(
+    "STS.VodEmulatorAliceExpired", "VodEmulatorAliceExpiredSecret001", "vod-emulator-sts-token-expired"
+)
+INACTIVE = Key("LTAI5tVodEmulatorInactive", "VodEmulatorInactiveSecret0000001")
+BOB = Key("LTAI5tVodEmulatorBob0001", "VodEmulatorBobSecret000000000001")
+UNKNOWN = Key("LTAI5tNoSuchKey000000000", "whatever")
+
+ALICE_VIDEO = {
+    "Normal": "a11ce000000000000000000000000001",
+    "UploadSucc": "a11ce000000000000000000000000002",
+    "Transcoding": "a11ce000000000000000000000000003",
+    "Checking": "a11ce000000000000000000000000004",
+    "Blocked": "a11ce000000000000000000000000005",
+    "Uploading": "a11ce000000000000000000000000006",
+    "UploadFail": "a11ce000000000000000000000000007",
+    "TranscodeFail": "a11ce000000000000000000000000008",
+    "ProduceFail": "a11ce000000000000000000000000009",
+}
+ALICE_GIF_TEMPLATE = "a11ced1a000000000000000000000001"
+ALICE_SNAPSHOT_TEMPLATE = "a11ce5a0000000000000000000000001"
+BOB_VIDEO = "b0b00000000000000000000000000001"
+BOB_WEBP_TEMPLATE = "b0bd1a00000000000000000000000001"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    emulator = EmulatorServer(tmp_path_factory.mktemp("emulator")).start()
+    yield emulator
+    emulator.stop()
