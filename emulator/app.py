@@ -9,12 +9,15 @@ import sys
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.exception_handlers import http_exception_handler
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.clock import as_utc
 from emulator.config import Settings
+from emulator.control.jobs import router as jobs_control_router
+from emulator.control.plane import install_control_plane
 from emulator.control.routes import router as control_router
 from emulator.gateway import envelope
 from emulator.gateway.dispatch import Gateway, access_log
@@ -23,6 +26,8 @@ from emulator.gateway.errors import Errors
 from emulator.runtime import Runtime
 from emulator.store import queries
 from emulator.store.seed import apply_scenario, read_scenario
+from emulator.worker.outputs import router as dynamic_image_files_router
+from emulator.worker.processor import JobWorker
 
 log = logging.getLogger("vod_emulator")
 GATEWAY_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
@@ -60,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         load_fixtures(runtime)
+        runtime.jobs = JobWorker(runtime)
+        runtime.jobs.start()
         runtime.ready = True
         purge = asyncio.create_task(_purge_nonces(runtime))
         try:
@@ -67,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             purge.cancel()
             runtime.ready = False
+            await runtime.jobs.stop()
             runtime.db.close()
 
     app = FastAPI(
@@ -81,9 +89,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gateway = gateway
     app.add_route("/", gateway.handle, methods=GATEWAY_METHODS, include_in_schema=False)
     app.include_router(control_router)
+    app.include_router(jobs_control_router)
+    app.include_router(dynamic_image_files_router)
+    install_control_plane(app, runtime, gateway)
 
     @app.exception_handler(StarletteHTTPException)
     async def _not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/_emulator/"):
+            return await http_exception_handler(request, exc)  # control routes answer plain JSON errors
         # Paths the emulator does not serve answer in the service's envelope, never a bare page.
         error = Errors.InvalidActionNotFound.error() if exc.status_code == 404 else Errors.UnsupportedHTTPMethod.error()
         host = (request.headers.get("host") or "localhost").rsplit(":", 1)[0]

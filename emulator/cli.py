@@ -10,7 +10,15 @@ from collections.abc import Sequence
 import uvicorn
 
 from emulator.app import configure_logging
+from emulator.cli_tools import add_tool_commands
 from emulator.config import Settings
+
+try:
+    import httptools  # noqa: F401  (part of uvicorn[standard])
+
+    HTTP_PROTOCOL = "emulator.gateway.http_protocol:EnvelopeHttpToolsProtocol"
+except ImportError:  # pragma: no cover
+    HTTP_PROTOCOL = "auto"
 
 # flag → (environment variable, help). Flags override VOD_EMULATOR_* variables.
 SERVE_FLAGS: dict[str, tuple[str, str]] = {
@@ -42,6 +50,9 @@ def serve(args: argparse.Namespace) -> int:
         workers=settings.workers,
         log_level=settings.log_level.lower(),
         access_log=False,  # the gateway writes its own structured access line
+        # httptools rejects request targets over 64 KiB before the app runs; this protocol answers
+        # them in the service's envelope (InvalidParameter.RequestTooLarge) instead of plain text.
+        http=HTTP_PROTOCOL,
     )
     return 0
 
@@ -53,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     for flag, (env, text) in SERVE_FLAGS.items():
         serve_parser.add_argument(flag, help=f"{text} (env {env})")
     serve_parser.set_defaults(func=serve)
+    add_tool_commands(commands)
     return parser
 
 

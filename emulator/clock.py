@@ -18,6 +18,14 @@ class Clock:
             return self._frozen
         return datetime.now(UTC) + self._offset
 
+    @property
+    def frozen_at(self) -> datetime | None:
+        return self._frozen
+
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
+
     def freeze(self, at: datetime | None) -> None:
         self._frozen = at.astimezone(UTC) if at is not None else None
 

@@ -30,6 +30,21 @@ class SignatureMode(str, Enum):
     off = "off"  # keys still identify the account; signature, timestamp and nonce are not checked
 
 
+class JobMode(str, Enum):
+    """When SubmitDynamicImageJob's jobs are processed."""
+
+    immediate = "immediate"  # in the background right after the Submit reply
+    delay = "delay"  # job_delay_seconds after submission
+    manual = "manual"  # only when completed through the control plane (/_emulator/jobs/…)
+
+
+class CallbackJobInfoFormat(str, Enum):
+    """How the DynamicImageComplete event carries DynamicImageJobInfo (spec §12 #8)."""
+
+    object = "object"  # an embedded JSON object (the current doc sample)
+    string = "string"  # a JSON string holding the object (the 2021 doc sample)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VOD_EMULATOR_", extra="ignore")
 
@@ -48,6 +63,36 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request (query string + body) accepted.")
     log_level: str = Field("info", description="Log level of the emulator and uvicorn.")
+    seed: int | None = Field(None, description="Deterministic mode: seed for every generated id (unset = random).")
+    journal_size: int = Field(10_000, ge=0, description="Request journal capacity (entries kept in memory).")
+    admin_token: str | None = Field(
+        None, description="When set, /_emulator/ routes (except health) need `Authorization: Bearer <token>`."
+    )
+
+    # --- animated-image jobs (emulator/worker) ---------------------------------------------
+    job_mode: JobMode = Field(JobMode.immediate, description="immediate, delay or manual.")
+    job_delay_seconds: float = Field(2.0, ge=0, description="delay mode: seconds from Submit to processing.")
+    job_poll_seconds: float = Field(
+        1.0, gt=0, description="How often a worker looks for jobs it was not woken for (other processes', leases)."
+    )
+    job_lease_seconds: float = Field(
+        30.0, gt=0, description="A claimed job whose worker stops renewing this long is taken over by another."
+    )
+    render_threads: int = Field(2, ge=1, description="Jobs rendered at once per process (threads).")
+    public_url: str | None = Field(
+        None, description="Base of FileURL (e.g. http://vod-emulator:18080); default http://<Host header>."
+    )
+    # --- event callbacks ---------------------------------------------------------------------
+    callback_timeout_seconds: float = Field(5.0, gt=0, description="Time allowed for one callback delivery.")
+    callback_attempts: int = Field(3, ge=1, description="Delivery attempts per event.")
+    callback_retry_seconds: float = Field(1.0, ge=0, description="Pause between delivery attempts.")
+    callback_job_info_format: CallbackJobInfoFormat = Field(
+        CallbackJobInfoFormat.object, description="DynamicImageJobInfo as an `object` or a JSON `string`."
+    )
+
+    @cached_property
+    def outputs_dir(self) -> Path:
+        return self.data_dir.resolve() / "outputs"
 
     @cached_property
     def resolved_database_url(self) -> str:

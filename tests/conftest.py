@@ -47,3 +47,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]
     emulator = EmulatorServer(tmp_path_factory.mktemp("emulator")).start()
     yield emulator
     emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def job_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    """A server in manual job mode (jobs wait for the control plane), with fast callback retries and
+    the extra videos/templates of :mod:`tests.job_support`."""
+    from tests.job_support import job_server_env
+
+    data_dir = tmp_path_factory.mktemp("jobs")
+    emulator = EmulatorServer(data_dir, env=job_server_env(data_dir, VOD_EMULATOR_JOB_MODE="manual")).start()
+    yield emulator
+    emulator.stop()

@@ -7,6 +7,7 @@ from typing import Any
 
 from emulator.actions.registry import ActionContext, action
 from emulator.clock import as_utc
+from emulator.dynamic_image_config import ConfigError, parse_json_object, parse_settings
 from emulator.gateway.errors import Errors, invalid
 from emulator.store import queries
 from emulator.store.models import DynamicImageJob, JobStatus, TemplateType, VideoStatus
@@ -19,15 +20,11 @@ WATERMARK_KEYS = frozenset({"WatermarkId", "Content", "FileUrl"})
 
 
 def parse_override_params(raw: str | None) -> dict[str, Any] | None:
-    """Validate OverrideParams (a JSON object; ``Watermarks`` a list of watermark objects)."""
+    """Validate OverrideParams: a JSON object; ``Watermarks`` a list of watermark objects; any other
+    documented DynamicImageTemplateConfig field (deep-merged over the template) within its range."""
     if raw is None:
         return None
-    try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise invalid("OverrideParams") from None
-    if not isinstance(value, dict):
-        raise invalid("OverrideParams")
+    value = parse_json_object(raw, "OverrideParams")
     watermarks = value.get("Watermarks")
     if watermarks is not None:
         if not isinstance(watermarks, list):
@@ -41,6 +38,10 @@ def parse_override_params(raw: str | None) -> dict[str, Any] | None:
                 or any(not isinstance(mark[k], str) for k in mark)
             ):
                 raise invalid("OverrideParams")
+    try:
+        parse_settings({k: v for k, v in value.items() if k != "Watermarks"})
+    except ConfigError:
+        raise invalid("OverrideParams") from None
     return value
 
 
@@ -58,7 +59,7 @@ def submit_dynamic_image_job(ctx: ActionContext) -> dict[str, Any]:
     if template is None or template.template_type is not TemplateType.DynamicImage:
         raise Errors.NoSuchResource.error(f"DynamicImageTemplateId({template_id})")
     job_id = ctx.new_id()
-    while ctx.session.get(DynamicImageJob, job_id) is not None:
+    while queries.job_id_taken(ctx.session, job_id):
         job_id = ctx.new_id()
     now = as_utc(ctx.now)
     ctx.session.add(
@@ -67,6 +68,7 @@ def submit_dynamic_image_job(ctx: ActionContext) -> dict[str, Any]:
             account_id=ctx.account_id,
             video_id=video.video_id,
             template_id=template.template_id,
+            template_config=template.config,  # the job keeps this even if the template changes or goes
             status=JobStatus.Processing,
             override_params=json.dumps(overrides, ensure_ascii=False, sort_keys=True)
             if overrides is not None
@@ -74,6 +76,9 @@ def submit_dynamic_image_job(ctx: ActionContext) -> dict[str, Any]:
             request_id=ctx.request_id,
             created_at=now,
             updated_at=now,
+            submit_host=ctx.host or None,  # FileURLs of the job's image are built on it
         )
     )
+    if ctx.runtime.jobs is not None:
+        ctx.after_commit.append(ctx.runtime.jobs.wake)  # immediate mode: process right after the reply
     return {"DynamicImageJob": {"JobId": job_id}}

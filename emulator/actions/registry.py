@@ -38,6 +38,7 @@ class ActionContext:
     runtime: Runtime
     now: datetime
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    host: str = ""  # the request's Host header (FileURLs are built on it unless public_url is set)
 
     def required(self, name: str) -> str:
         """The parameter's value; absent or empty is ``Missing<Name>`` / 400."""

@@ -25,7 +25,7 @@ from emulator.gateway import envelope, signature_v3
 from emulator.gateway.auth import SignedRequest, authenticate
 from emulator.gateway.envelope import ResponseFormat
 from emulator.gateway.errors import ApiError, Errors, missing
-from emulator.gateway.params import RequestParams, decode_urlencoded
+from emulator.gateway.params import RequestParams, decode_urlencoded, is_form_content_type
 from emulator.runtime import Runtime
 
 API_VERSION = "2017-03-21"
@@ -61,18 +61,17 @@ Interceptor = Callable[[Session, GatewayCall], float | None]
 Observer = Callable[[GatewayCall], None]
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise Errors.RequestTooLarge.error(limit)
+async def _read_body(request: Request, limit: int) -> tuple[bytes, bool]:
+    """(body, complete): reads at most about ``limit`` bytes. A larger body is cut to ``limit`` bytes
+    and reported incomplete; its prefix still tells the format the error is rendered in."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
+        chunks.append(chunk)
         size += len(chunk)
         if size > limit:
-            raise Errors.RequestTooLarge.error(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+            return b"".join(chunks)[:limit], False
+    return b"".join(chunks), True
 
 
 def _sniff_format(query_string: bytes, is_v3: bool) -> ResponseFormat:
@@ -117,15 +116,18 @@ class Gateway:
         fmt = _sniff_format(request.scope.get("query_string", b""), is_v3)
         delay = 0.0
         try:
-            body = await _read_body(request, rt.settings.max_body_bytes)
             query_string: bytes = request.scope.get("query_string", b"")
-            if len(query_string) + len(body) > rt.settings.max_body_bytes:
-                raise Errors.RequestTooLarge.error(rt.settings.max_body_bytes)
-            params = RequestParams.parse(query_string, body, request.headers.get("content-type"))
-            call.params = params.values
-            fmt, format_valid = _response_format(params, is_v3)
+            content_type = request.headers.get("content-type")
+            body, complete = await _read_body(request, rt.settings.max_body_bytes)
+            if is_form_content_type(content_type):  # pop-core's form POST carries Format in the body
+                fmt = _sniff_format(query_string + b"&" + body, is_v3)
             if request.method not in ALLOWED_METHODS:
                 raise Errors.UnsupportedHTTPMethod.error()
+            if not complete or len(query_string) + len(body) > rt.settings.max_body_bytes:
+                raise Errors.RequestTooLarge.error(rt.settings.max_body_bytes)
+            params = RequestParams.parse(query_string, body, content_type)
+            call.params = params.values
+            fmt, format_valid = _response_format(params, is_v3)
             if is_v3 and v3 is None:
                 raise Errors.IncompleteSignature.error("")
             strict = rt.settings.signature_mode is SignatureMode.strict
@@ -203,11 +205,17 @@ class Gateway:
             session=session,
             runtime=rt,
             now=now,
+            host=(signed.headers.get("host") or [""])[0],
         )
-        savepoint = session.begin_nested()
         try:
+            # Outside the handler's savepoint: an interceptor's own writes (fault counters) stay even
+            # when it answers with an error. An error may carry a delay (``delay`` attribute).
             for interceptor in self.interceptors:
                 delay += interceptor(session, call) or 0.0
+        except ApiError as exc:
+            return exc, [], delay + float(getattr(exc, "delay", 0.0))
+        savepoint = session.begin_nested()
+        try:
             result = handler(ctx)
             session.flush()
             savepoint.commit()

@@ -96,6 +96,14 @@ class Errors:
     InvalidVideoNotFound = ErrorSpec("InvalidVideo.NotFound", 404, "The video does not exist.")
     NoSuchResource = ErrorSpec("NoSuchResource", 404, "The specified resource {} does not exist.")
     ForbiddenIllegalStatus = ErrorSpec("Forbidden.IllegalStatus", 400, "Status of the video is illegal.")
+    VideoIdsExceededMax = ErrorSpec("VideoIdsExceededMax", 400, "The VideoIds exceeded maximum.")
+    # --- animated-image job failures (ErrorCode/ErrorMessage of a failed job's DynamicImageComplete
+    # event; never an API reply, so the status is only nominal) ------------------------------------
+    JobClipOutOfRange = ErrorSpec("InvalidParameter.ClipOutOfRange", 400, "The clip does not fit the video: {}.")
+    JobTemplateConfigInvalid = ErrorSpec(
+        "InvalidParameter.TemplateConfig", 400, "The effective DynamicImageTemplateConfig is not valid: {}."
+    )
+    JobRenderFailed = ErrorSpec("InternalError.RenderFailed", 500, "The animated image could not be rendered: {}.")
 
     @classmethod
     def all(cls) -> list[ErrorSpec]:

@@ -38,6 +38,13 @@ def decode_urlencoded(raw: bytes) -> list[tuple[str, str]]:
     return pairs
 
 
+def is_form_content_type(content_type: str | None) -> bool:
+    """Whether a body of this Content-Type holds parameters (``application/x-www-form-urlencoded``)."""
+    if not content_type:
+        return False
+    return content_type.split(";")[0].strip().lower() == FORM_CONTENT_TYPE
+
+
 @dataclass(slots=True)
 class RequestParams:
     """Every parameter of a request, by name. A name may appear once, in the query or the body."""
@@ -55,7 +62,7 @@ class RequestParams:
     def parse(cls, query_string: bytes, body: bytes, content_type: str | None) -> RequestParams:
         query_pairs = decode_urlencoded(query_string)
         body_pairs: list[tuple[str, str]] = []
-        if body and content_type and content_type.split(";")[0].strip().lower() == FORM_CONTENT_TYPE:
+        if body and is_form_content_type(content_type):
             body_pairs = decode_urlencoded(body)
         params = cls()
         for name, value in query_pairs:

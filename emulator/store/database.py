@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -65,14 +65,31 @@ class Database:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vod-db")
         self._thread_ident: int | None = None
         self._session: Session | None = None
+        # SQLite: the database thread keeps one connection checked out for good (a pool checkout and
+        # check-in per unit of work cost more than a short unit's SQL). Other databases use the pool.
+        self._connection: Connection | None = None
 
     def create_all(self) -> None:
         SQLModel.metadata.create_all(self.engine)
 
+    def _open_session(self) -> Session:
+        self._thread_ident = threading.get_ident()
+        if self.engine.dialect.name == "sqlite":
+            self._connection = self.engine.connect()
+            return Session(bind=self._connection, expire_on_commit=False)
+        return Session(self.engine, expire_on_commit=False)
+
+    def _discard_session(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
     def _run_in_thread(self, fn: Callable[[Session], T]) -> T:
         if self._session is None:
-            self._thread_ident = threading.get_ident()
-            self._session = Session(self.engine, expire_on_commit=False)
+            self._session = self._open_session()
         session = self._session
         try:
             result = fn(session)
@@ -80,6 +97,8 @@ class Database:
             return result
         except BaseException:
             session.rollback()
+            if self._connection is not None and self._connection.invalidated:
+                self._discard_session()  # the next unit of work reconnects
             raise
         finally:
             session.expunge_all()
@@ -96,11 +115,6 @@ class Database:
         return self._executor.submit(self._run_in_thread, fn).result()
 
     def close(self) -> None:
-        def _close() -> None:
-            if self._session is not None:
-                self._session.close()
-                self._session = None
-
-        self._executor.submit(_close).result()
+        self._executor.submit(self._discard_session).result()
         self._executor.shutdown(wait=True)
         self.engine.dispose()

@@ -10,17 +10,20 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session
 
 from emulator.clock import as_utc
+from emulator.faults import FaultSpec, add_rule
 from emulator.store.models import (
     AccessKey,
     Account,
+    FaultRule,
     KeyStatus,
+    MessageCallback,
     Template,
     TemplateType,
     Video,
@@ -54,6 +57,15 @@ class VideoFixture(_Strict):
     size: int = Field(0, ge=0)
     width: int = Field(1280, ge=1)
     height: int = Field(720, ge=1)
+    description: str = ""
+    cover_url: str = ""
+    cate_id: int | None = None
+    cate_name: str = ""
+    tags: str = ""
+    user_data: str = ""
+    reference_id: str | None = None
+    storage_location: str = ""
+    app_id: str = "app-1000000"
 
     @field_validator("status", mode="before")
     @classmethod
@@ -85,9 +97,25 @@ class AccountFixture(_Strict):
     templates: list[TemplateFixture] = Field(default_factory=list)
 
 
+class CallbackFixture(_Strict):
+    """An account's event-notification (SetMessageCallback) configuration."""
+
+    account_id: str = Field(min_length=1)
+    callback_type: Literal["HTTP", "MNS"] = "HTTP"
+    callback_url: str = Field("", max_length=256)
+    event_types: list[str] | Literal["ALL"] = "ALL"
+    auth_switch: Literal["on", "off"] = "off"
+    auth_key: str = Field("", max_length=32)
+    mns_endpoint: str = ""
+    mns_queue_name: str = ""
+    app_id: str = "app-1000000"
+
+
 class Scenario(_Strict):
     description: str = ""
     accounts: list[AccountFixture] = Field(default_factory=list)
+    faults: list[FaultSpec] = Field(default_factory=list)
+    callbacks: list[CallbackFixture] = Field(default_factory=list)
 
 
 def parse_scenario(text: str, source: str) -> Scenario:
@@ -146,6 +174,15 @@ def apply_scenario(session: Session, scenario: Scenario, now: datetime) -> None:
                         width=video.width,
                         height=video.height,
                         created_at=created,
+                        description=video.description,
+                        cover_url=video.cover_url,
+                        cate_id=video.cate_id,
+                        cate_name=video.cate_name,
+                        tags=video.tags,
+                        user_data=video.user_data,
+                        reference_id=video.reference_id,
+                        storage_location=video.storage_location,
+                        app_id=video.app_id,
                     )
                 )
         for template in account.templates:
@@ -165,6 +202,34 @@ def apply_scenario(session: Session, scenario: Scenario, now: datetime) -> None:
                     )
                 )
         session.flush()
+    for fault in scenario.faults:
+        rule_id = fault.stable_id()
+        if session.get(FaultRule, rule_id) is None:
+            add_rule(session, fault, rule_id, created)
+    _apply_callbacks(session, scenario, created)
+
+
+def _apply_callbacks(session: Session, scenario: Scenario, created: datetime) -> None:
+    """Each listed account's callback configuration (idempotent: an existing one is left alone)."""
+    for callback in scenario.callbacks:
+        if session.get(Account, callback.account_id) is None:
+            raise FixtureError(f"callbacks: account {callback.account_id} does not exist")
+        if session.get(MessageCallback, callback.account_id) is None:
+            events = callback.event_types if isinstance(callback.event_types, str) else ",".join(callback.event_types)
+            session.add(
+                MessageCallback(
+                    account_id=callback.account_id,
+                    callback_type=callback.callback_type,
+                    callback_url=callback.callback_url,
+                    event_type_list=events,
+                    auth_switch=callback.auth_switch,
+                    auth_key=callback.auth_key,
+                    mns_endpoint=callback.mns_endpoint,
+                    mns_queue_name=callback.mns_queue_name,
+                    app_id=callback.app_id,
+                    modified_at=created,
+                )
+            )
 
 
 def _check_owner(existing: Any, account_id: str, what: str) -> None:

@@ -1,0 +1,1 @@
+"""The benchmark: signed SubmitDynamicImageJob against a bare FastAPI route on the same server (``python -m bench``)."""
