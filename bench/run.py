@@ -25,7 +25,6 @@ import platform
 import sqlite3
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +56,7 @@ class Options:
     runs: int
     workers: int
     log_level: str
+    job_mode: str
     install_wrk: bool
 
 
@@ -73,6 +73,10 @@ class Phase:
         return 100 * self.server_cpu_s / self.wrk.duration_s if self.wrk.duration_s else 0.0
 
     @property
+    def server_cpu_ms_per_request(self) -> float:
+        return 1000 * self.server_cpu_s / self.wrk.requests if self.wrk.requests else 0.0
+
+    @property
     def generator_cpu_pct(self) -> float:
         return 100 * self.wrk.cpu_s / self.wrk.duration_s if self.wrk.duration_s else 0.0
 
@@ -80,6 +84,7 @@ class Phase:
         return {
             **self.wrk.as_dict(),
             "server_cpu_pct": round(self.server_cpu_pct, 1),
+            "server_cpu_ms_per_request": round(self.server_cpu_ms_per_request, 3),
             "generator_cpu_pct": round(self.generator_cpu_pct, 1),
         }
 
@@ -93,6 +98,12 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--runs", type=int, default=1, help="bare+Submit pairs, on the same server (default 1)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers, as vod-emulator serve (default 1)")
     parser.add_argument("--log-level", default="info", help="server log level, as vod-emulator serve (default info)")
+    parser.add_argument(
+        "--job-mode",
+        default="manual",
+        choices=["manual", "immediate", "delay"],
+        help="VOD_EMULATOR_JOB_MODE of the server (default manual: measure the request path, render no images)",
+    )
     parser.add_argument("--no-install", action="store_true", help="fail instead of apt-get installing a missing wrk")
     args = parser.parse_args(argv)
     if not 1 <= args.connections <= 1024 or not 1 <= args.duration <= 120 or not 0 <= args.warmup <= 60:
@@ -107,6 +118,7 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         runs=args.runs,
         workers=args.workers,
         log_level=args.log_level,
+        job_mode=args.job_mode,
         install_wrk=not args.no_install,
     )
 
@@ -182,13 +194,16 @@ def verdict(bare: Phase, submit: Phase) -> dict[str, Any]:
 
 
 def print_run(index: int, bare: Phase, submit: Phase, outcome: dict[str, Any]) -> None:
-    print(f"\nrun {index}: {submit.wrk.duration_s:.1f} s measured per route, {bare.wrk.requests} + {submit.wrk.requests} requests")
-    print(f"  {'route':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}{'server CPU':>12}{'wrk CPU':>9}")
+    measured = f"{submit.wrk.duration_s:.1f} s measured per route"
+    print(f"\nrun {index}: {measured}, {bare.wrk.requests} + {submit.wrk.requests} requests")
+    columns = f"{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}"
+    print(f"  {'route':<24}{columns}{'server CPU':>12}{'CPU/req':>9}{'wrk CPU':>9}")
     for phase, label in ((bare, f"POST {BARE_PATH}"), (submit, SUBMIT_ACTION)):
         w = phase.wrk
         print(
             f"  {label:<24}{w.requests_per_s:>10.0f}{w.latency_ms['p50']:>10.2f}{w.latency_ms['p99']:>10.2f}"
-            f"{w.latency_ms['max']:>10.1f}{w.failed + w.exhausted:>8}{phase.server_cpu_pct:>11.0f}%{phase.generator_cpu_pct:>8.0f}%"
+            f"{w.latency_ms['max']:>10.1f}{w.failed + w.exhausted:>8}{phase.server_cpu_pct:>11.0f}%"
+            f"{phase.server_cpu_ms_per_request:>7.2f}ms{phase.generator_cpu_pct:>8.0f}%"
         )
     ratio_mark = "met" if outcome["ratio_target_met"] else "MISSED"
     p99_mark = "met" if outcome["submit_p99_target_met"] else "MISSED"
@@ -197,7 +212,8 @@ def print_run(index: int, bare: Phase, submit: Phase, outcome: dict[str, Any]) -
         f"Submit p99 = {submit.wrk.latency_ms['p99']:.2f} ms (target < {TARGET_SUBMIT_P99_MS:.0f} ms: {p99_mark})"
     )
     if not outcome["valid"]:
-        print(f"  INVALID RUN: errors bare={bare.wrk.errors} submit={submit.wrk.errors} exhausted={submit.wrk.exhausted}")
+        errors = f"bare={bare.wrk.errors} submit={submit.wrk.errors} exhausted={submit.wrk.exhausted}"
+        print(f"  INVALID RUN: errors {errors}")
 
 
 def environment() -> dict[str, Any]:
@@ -221,16 +237,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = environment()
     print(
         f"bench: wrk ({wrk}), {options.connections} connections, {options.threads} wrk thread(s), "
-        f"{options.warmup_s} s warm-up + {options.duration_s} s per route, {options.runs} run(s); "
+        f"{options.warmup_s} s warm-up + {options.duration_s} s per route, {options.runs} run(s), "
+        f"job mode {options.job_mode}; "
         f"{env['affinity_cpus']} CPUs, load average {env['load_average_at_start']}"
     )
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="vod-bench-") as tmp:
         work_dir = Path(tmp)
-        server = BenchServer(work_dir, options.log_level, options.workers).start()
+        server = BenchServer(work_dir, options.log_level, options.workers, options.job_mode).start()
         try:
-            print(f"bench: server {server.url} (pid {server.process.pid if server.process else '?'}); "
-                  f"signed Submit check: JobId {check_routes(server)}")
+            pid = server.process.pid if server.process else "?"
+            print(f"bench: server {server.url} (pid {pid}); signed Submit check: JobId {check_routes(server)}")
             bench = Bench(options, wrk, server, work_dir)
             for index in range(1, options.runs + 1):
                 bare = bench.bare()
@@ -254,7 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"bench-{started_at.strftime('%Y%m%dT%H%M%SZ')}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nbench: {jobs} jobs stored; results saved to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+    print(f"\nbench: {jobs} jobs stored; results saved to {shown}")
     return 0 if all(run["valid"] for run in runs) else 1
 
 

@@ -43,8 +43,9 @@ def _cpu_s(pid: int) -> float:
 
 
 class BenchServer:
-    def __init__(self, data_dir: Path, log_level: str, workers: int) -> None:
+    def __init__(self, data_dir: Path, log_level: str, workers: int, job_mode: str) -> None:
         self.data_dir = data_dir
+        self.job_mode = job_mode
         self.log_level = log_level
         self.workers = workers
         self.port = free_loopback_port()
@@ -56,7 +57,11 @@ class BenchServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout_s: float = 30) -> BenchServer:
-        env = {**os.environ, "VOD_EMULATOR_DATA_DIR": str(self.data_dir / "data")}
+        env = {
+            **os.environ,
+            "VOD_EMULATOR_DATA_DIR": str(self.data_dir / "data"),
+            "VOD_EMULATOR_JOB_MODE": self.job_mode,
+        }
         env.pop("VOD_EMULATOR_FIXTURES", None)  # the default fixtures
         command = [
             sys.executable, "-m", "bench.serve",

@@ -35,7 +35,8 @@ def ensure_wrk(install: bool) -> str:
         raise WrkMissing(f"wrk not found and cannot be installed automatically (needs root and apt-get); {hint}")
     print("bench: wrk not found; installing Debian's wrk package (apt-get update && apt-get install -y wrk)")
     subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    noninteractive = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=noninteractive)
     found = shutil.which("wrk")
     if not found:
         raise WrkMissing(f"wrk still not found after apt-get; {hint}")

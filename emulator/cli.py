@@ -32,6 +32,8 @@ SERVE_FLAGS: dict[str, tuple[str, str]] = {
     "--timestamp-window": ("VOD_EMULATOR_TIMESTAMP_WINDOW_SECONDS", "allowed clock skew, seconds"),
     "--max-body-bytes": ("VOD_EMULATOR_MAX_BODY_BYTES", "largest request accepted, bytes"),
     "--log-level": ("VOD_EMULATOR_LOG_LEVEL", "debug, info, warning, error"),
+    "--job-mode": ("VOD_EMULATOR_JOB_MODE", "immediate (default), delay or manual"),
+    "--public-url": ("VOD_EMULATOR_PUBLIC_URL", "base of FileURLs, e.g. http://vod-emulator:18080"),
 }
 
 

@@ -324,21 +324,30 @@ class VodEmulator:
         body = {"name": name or f"{type} template", "type": type, "config": config or {}, **fields}
         return str(self.control("POST", f"accounts/{owner}/templates", body)["id"])
 
-    # jobs and callback deliveries: the job life cycle's control routes
-    def jobs(self, **filters: Any) -> Any:
-        return self.control("GET", "jobs", query=filters or None)
+    # jobs and callback deliveries: the job life cycle's control routes (/_emulator/jobs, …/callbacks)
+    def jobs(self, status: str | None = None, video_id: str | None = None) -> list[dict[str, Any]]:
+        """Animated-image jobs (filter by status Processing/Success/Fail, or video)."""
+        return list(self.control("GET", "jobs", query={"status": status, "video_id": video_id})["jobs"])
 
-    def complete_job(self, job_id: str, **body: Any) -> Any:
-        return self.control("POST", f"jobs/{job_id}/complete", body or None)
+    def job(self, job_id: str) -> dict[str, Any]:
+        return self.control("GET", f"jobs/{job_id}")
 
-    def fail_job(self, job_id: str, **body: Any) -> Any:
+    def complete_job(self, job_id: str) -> dict[str, Any]:
+        """Process the job now, as the worker would (for ``job_mode='manual'``); the finished job."""
+        return self.control("POST", f"jobs/{job_id}/complete")
+
+    def fail_job(self, job_id: str, code: str | None = None, message: str | None = None) -> dict[str, Any]:
+        """Finish the job as failed (the DynamicImageComplete event carries code and message)."""
+        body = {k: v for k, v in (("code", code), ("message", message)) if v is not None}
         return self.control("POST", f"jobs/{job_id}/fail", body or None)
 
-    def complete_all_jobs(self) -> Any:
-        return self.control("POST", "jobs/complete-all")
+    def complete_all_jobs(self) -> list[dict[str, Any]]:
+        """Process every pending job now; the jobs finished."""
+        return list(self.control("POST", "jobs/complete-all")["jobs"])
 
-    def callback_deliveries(self, **filters: Any) -> Any:
-        return self.control("GET", "callbacks/deliveries", query=filters or None)
+    def callback_deliveries(self, job_id: str | None = None) -> list[dict[str, Any]]:
+        """Every attempt to deliver a callback (url, status, error, time, body)."""
+        return list(self.control("GET", "callbacks/deliveries", query={"job_id": job_id})["deliveries"])
 
     def journal(
         self,

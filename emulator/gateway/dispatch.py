@@ -22,7 +22,7 @@ from starlette.responses import Response
 from emulator.actions.registry import ActionContext
 from emulator.config import SignatureMode
 from emulator.gateway import envelope, signature_v3
-from emulator.gateway.auth import SignedRequest, authenticate
+from emulator.gateway.auth import SignedRequest, access_key_id_of, authenticate
 from emulator.gateway.envelope import ResponseFormat
 from emulator.gateway.errors import ApiError, Errors, missing
 from emulator.gateway.params import RequestParams, decode_urlencoded, is_form_content_type
@@ -109,7 +109,7 @@ class Gateway:
         started = time.perf_counter()
         call = GatewayCall(rt.ids.request_id(), rt.clock.now(), request.method)
         trace_id = rt.ids.trace_id()
-        host_id = (request.headers.get("host") or "").rsplit(":", 1)[0] or "localhost"
+        host_id = envelope.host_id(request.headers.get("host"))
         authorization = request.headers.get("authorization") or ""
         v3 = signature_v3.parse_authorization(authorization) if authorization[:5].upper() == "ACS3-" else None
         is_v3 = authorization[:5].upper() == "ACS3-"
@@ -195,6 +195,7 @@ class Gateway:
         rt = self.runtime
         now = rt.clock.now()
         call.account_id = authenticate(session, signed, rt.settings, now)
+        call.access_key_id = access_key_id_of(signed)
         delay = 0.0
         assert call.action is not None
         ctx = ActionContext(

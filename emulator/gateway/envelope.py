@@ -20,6 +20,15 @@ _XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010
 RECOMMEND_URL = "https://api.aliyun.com/troubleshoot?q={code}&product=vod&requestId={request_id}"
 
 
+def host_id(host: str | None) -> str:
+    """The envelope's ``HostId``: the request's Host without its port (``[::1]:80`` → ``[::1]``)."""
+    host = (host or "").strip().rpartition("://")[2]  # a Tea endpoint mis-configured with a scheme
+    name, colon, port = host.rpartition(":")
+    if colon and port.isdigit() and (":" not in name or (name.startswith("[") and name.endswith("]"))):
+        host = name
+    return host or "localhost"
+
+
 class ResponseFormat(str, Enum):
     JSON = "JSON"
     XML = "XML"

@@ -29,7 +29,7 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
             super().send_400_response(msg)
             return
         headers = {name.lower(): value for name, value in getattr(self, "headers", [])}
-        host = headers.get(b"host", b"").decode("latin-1").rsplit(":", 1)[0] or "localhost"
+        host = envelope.host_id(headers.get(b"host", b"").decode("latin-1"))
         is_v3 = headers.get(b"authorization", b"")[:5].upper() == b"ACS3-"
         fmt = _sniff_format(url.partition(b"?")[2], is_v3)
         request_id = str(uuid.uuid4()).upper()

@@ -128,8 +128,16 @@ def parse_scenario(text: str, source: str) -> Scenario:
     try:
         return Scenario.model_validate(document)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}{_got(err)}" for err in exc.errors())
         raise FixtureError(f"{source}: {problems}") from None
+
+
+def _got(error: Any) -> str:
+    """`` (got <value>)`` for a rejected scalar value, so the message shows what was wrong."""
+    value = error.get("input")
+    if isinstance(value, str | int | float | bool) and error.get("type") != "missing":
+        return f" (got {value!r})"
+    return ""
 
 
 def read_scenario(path: Path) -> Scenario:
