@@ -75,6 +75,7 @@ class FaultRuleView(FaultSpec):
     """A stored rule: the spec plus its counters."""
 
     id: str
+    times: int | None = Field(None, exclude=True)  # shown as `remaining`
     remaining: int | None = Field(None, description="Calls left for a `times` rule.")
     hits: int = Field(0, description="Calls this rule has acted on (failed, slowed or throttled).")
     created_at: datetime

@@ -145,15 +145,20 @@ def call(
     action: str = "SubmitDynamicImageJob",
     version: str = API_VERSION,
     method: str = "POST",
+    in_body: bool = False,
 ) -> dict[str, Any]:
     """Any action/version/method through an SDK's generic call (legacy ``CommonRequest``, Tea
-    ``call_api``); returns the parsed JSON body, raises the SDK's own exception on errors."""
+    ``call_api``), the params in the query or (``in_body``) in a form body; returns the parsed JSON
+    body, raises the SDK's own exception on errors."""
     if kind == "legacy":
         request = CommonRequest(domain=server.endpoint, version=version, action_name=action)
         request.set_protocol_type("http")
         request.set_method(method)
         for name, value in params.items():
-            request.add_query_param(name, value)
+            if in_body:
+                request.add_body_params(name, value)
+            else:
+                request.add_query_param(name, value)
         return dict(json.loads(legacy_client(server, key).do_action_with_exception(request)))
     api = Params(
         action=action,
@@ -167,11 +172,12 @@ def call(
         body_type="json",
     )
     client = tea_client(server, key, v1=kind == "tea_v1")
-    response = client.call_api(api, OpenApiRequest(query=dict(params)), RuntimeOptions())
+    request = OpenApiRequest(body=dict(params)) if in_body else OpenApiRequest(query=dict(params))
+    response = client.call_api(api, request, RuntimeOptions())
     return dict(response["body"])
 
 
-def call_error(kind: str, server: EmulatorServer, key: Key, params: dict[str, str], **how: str) -> SdkError:
+def call_error(kind: str, server: EmulatorServer, key: Key, params: dict[str, str], **how: Any) -> SdkError:
     """:func:`call`, expecting an SDK error; return it normalised."""
     try:
         body = call(kind, server, key, params, **how)

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from lxml import etree
 
-from tests.conftest import ALICE, ALICE_GIF_TEMPLATE, ALICE_VIDEO
+from tests.conftest import ALICE, ALICE_GIF_TEMPLATE, ALICE_STS, ALICE_VIDEO
 from tests.envelopes import JSON_TYPE, XML_DECLARATION, XML_TYPE, assert_raw_error
-from tests.sdk_clients import legacy_client, legacy_submit_request
+from tests.sdk_clients import CLIENT_KINDS, call, legacy_client, legacy_submit_request
 from tests.server import EmulatorServer
 from tests.signing import v1_request, v3_request
 from tests.stored import dynamic_image_job
@@ -62,6 +62,15 @@ def test_post_with_everything_in_a_form_body(http: httpx.Client) -> None:
     request = v1_request(ALICE, SUBMIT, placement="form")
     assert request.query == "" and b"Signature=" in request.body
     assert_json_success(request.send(http))
+
+
+@pytest.mark.parametrize("kind", CLIENT_KINDS)
+def test_sdk_params_in_a_form_body(server: EmulatorServer, kind: str) -> None:
+    """The SDKs' generic calls can put the API params in a form body; they are signed either way."""
+    overrides = '{"Watermarks":[{"WatermarkId":"w1","Content":"a b*~ 动图"}]}'
+    body = call(kind, server, ALICE_STS, {**SUBMIT, "OverrideParams": overrides}, in_body=True)
+    row = dynamic_image_job(server, body["DynamicImageJob"]["JobId"])
+    assert row is not None and json.loads(row["override_params"]) == json.loads(overrides)
 
 
 def test_form_post_errors_use_the_format_in_the_body(http: httpx.Client) -> None:
