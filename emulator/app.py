@@ -21,7 +21,6 @@ from emulator.control.plane import install_control_plane
 from emulator.control.routes import router as control_router
 from emulator.gateway import envelope
 from emulator.gateway.dispatch import Gateway, access_log
-from emulator.gateway.envelope import ResponseFormat
 from emulator.gateway.errors import Errors
 from emulator.runtime import Runtime
 from emulator.store import queries
@@ -99,8 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return await http_exception_handler(request, exc)  # control routes answer plain JSON errors
         # Paths the emulator does not serve answer in the service's envelope, never a bare page.
         error = Errors.InvalidActionNotFound.error() if exc.status_code == 404 else Errors.UnsupportedHTTPMethod.error()
-        host = (request.headers.get("host") or "localhost").rsplit(":", 1)[0]
-        request_id = runtime.ids.request_id()
-        return envelope.error(error, ResponseFormat.JSON, request_id, host, runtime.ids.trace_id())
+        is_v3 = (request.headers.get("authorization") or "")[:5].upper() == "ACS3-"
+        fmt = envelope.sniff_format(request.scope.get("query_string", b""), is_v3)
+        host = envelope.host_id(request.headers.get("host"))
+        return envelope.error(error, fmt, runtime.ids.request_id(), host, runtime.ids.trace_id())
 
     return app

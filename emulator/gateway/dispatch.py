@@ -23,7 +23,7 @@ from emulator.actions.registry import ActionContext
 from emulator.config import SignatureMode
 from emulator.gateway import envelope, signature_v3
 from emulator.gateway.auth import SignedRequest, access_key_id_of, authenticate
-from emulator.gateway.envelope import ResponseFormat
+from emulator.gateway.envelope import ResponseFormat, sniff_format
 from emulator.gateway.errors import ApiError, Errors, missing
 from emulator.gateway.params import RequestParams, decode_urlencoded, is_form_content_type
 from emulator.runtime import Runtime
@@ -74,17 +74,6 @@ async def _read_body(request: Request, limit: int) -> tuple[bytes, bool]:
     return b"".join(chunks), True
 
 
-def _sniff_format(query_string: bytes, is_v3: bool) -> ResponseFormat:
-    """The reply format for errors raised before the parameters could be decoded."""
-    if is_v3:
-        return ResponseFormat.JSON
-    for chunk in query_string.split(b"&"):
-        name, _, value = chunk.partition(b"=")
-        if name == b"Format":
-            return ResponseFormat.JSON if value.lower() == b"json" else ResponseFormat.XML
-    return ResponseFormat.XML
-
-
 def _response_format(params: RequestParams, is_v3: bool) -> tuple[ResponseFormat, bool]:
     """(format, valid): V3 → JSON; V1 Format JSON/XML in any case; absent → XML (documented)."""
     if is_v3:
@@ -113,14 +102,14 @@ class Gateway:
         authorization = request.headers.get("authorization") or ""
         v3 = signature_v3.parse_authorization(authorization) if authorization[:5].upper() == "ACS3-" else None
         is_v3 = authorization[:5].upper() == "ACS3-"
-        fmt = _sniff_format(request.scope.get("query_string", b""), is_v3)
+        fmt = sniff_format(request.scope.get("query_string", b""), is_v3)
         delay = 0.0
         try:
             query_string: bytes = request.scope.get("query_string", b"")
             content_type = request.headers.get("content-type")
             body, complete = await _read_body(request, rt.settings.max_body_bytes)
             if is_form_content_type(content_type):  # pop-core's form POST carries Format in the body
-                fmt = _sniff_format(query_string + b"&" + body, is_v3)
+                fmt = sniff_format(query_string + b"&" + body, is_v3)
             if request.method not in ALLOWED_METHODS:
                 raise Errors.UnsupportedHTTPMethod.error()
             if not complete or len(query_string) + len(body) > rt.settings.max_body_bytes:

@@ -60,6 +60,17 @@ def render_xml(root: str, body: dict[str, Any], cdata: frozenset[str] = frozense
     return XML_DECLARATION + etree.tostring(element, encoding="UTF-8", xml_declaration=False)
 
 
+def sniff_format(query_string: bytes, is_v3: bool) -> ResponseFormat:
+    """The reply format for errors raised before the parameters could be decoded."""
+    if is_v3:
+        return ResponseFormat.JSON
+    for chunk in query_string.split(b"&"):
+        name, _, value = chunk.partition(b"=")
+        if name == b"Format":
+            return ResponseFormat.JSON if value.lower() == b"json" else ResponseFormat.XML
+    return ResponseFormat.XML
+
+
 def _response(payload: bytes, content_type: str, status: int, request_id: str, headers: dict[str, str]) -> Response:
     all_headers = {
         "content-type": content_type,

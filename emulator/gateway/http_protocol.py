@@ -15,7 +15,6 @@ import uuid
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from emulator.gateway import envelope
-from emulator.gateway.dispatch import _sniff_format
 from emulator.gateway.errors import Errors
 
 # httptools' MAX_URL_LENGTH (httptools/parser/url_parser.pyx).
@@ -31,7 +30,7 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
         headers = {name.lower(): value for name, value in getattr(self, "headers", [])}
         host = envelope.host_id(headers.get(b"host", b"").decode("latin-1"))
         is_v3 = headers.get(b"authorization", b"")[:5].upper() == b"ACS3-"
-        fmt = _sniff_format(url.partition(b"?")[2], is_v3)
+        fmt = envelope.sniff_format(url.partition(b"?")[2], is_v3)
         request_id = str(uuid.uuid4()).upper()
         error = Errors.RequestTooLarge.error(MAX_REQUEST_TARGET_BYTES)
         response = envelope.error(error, fmt, request_id, host, uuid.uuid4().hex)
