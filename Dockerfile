@@ -10,10 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # Install the package (and its dependencies, all available as wheels) from the build context;
 # the sources are removed afterwards, only the installed package stays.
-COPY pyproject.toml README.md /tmp/src/
-COPY emulator /tmp/src/emulator
-COPY fixtures /tmp/src/fixtures
-RUN pip install /tmp/src && rm -rf /tmp/src
+WORKDIR /tmp/src
+COPY pyproject.toml README.md ./
+COPY emulator ./emulator
+COPY fixtures ./fixtures
+RUN pip install . && cd / && rm -rf /tmp/src
 
 # An unprivileged user owning the data directory.
 RUN groupadd --system --gid 10001 vod \
