@@ -10,6 +10,7 @@ from emulator.clock import as_utc
 from emulator.dynamic_image_config import ConfigError, parse_json_object, parse_settings
 from emulator.gateway.errors import Errors, invalid
 from emulator.store import queries
+from emulator.store.fastsql import insert_row
 from emulator.store.models import DynamicImageJob, JobStatus, TemplateType, VideoStatus
 
 # Video statuses in which an animated image may be cut (spec §8.4; the docs' "UploadSucces" is UploadSucc).
@@ -50,34 +51,34 @@ def submit_dynamic_image_job(ctx: ActionContext) -> dict[str, Any]:
     video_id = ctx.required("VideoId")
     template_id = ctx.required("DynamicImageTemplateId")
     overrides = parse_override_params(ctx.optional("OverrideParams"))
-    video = queries.video(ctx.session, ctx.account_id, video_id)
-    if video is None:
+    status = queries.video_status(ctx.session, ctx.account_id, video_id)
+    if status is None:
         raise Errors.InvalidVideoNotFound.error()
-    if video.status not in DYNAMIC_IMAGE_STATUSES:
+    if status not in DYNAMIC_IMAGE_STATUSES:
         raise Errors.ForbiddenIllegalStatus.error()
-    template = queries.template(ctx.session, ctx.account_id, template_id)
-    if template is None or template.template_type is not TemplateType.DynamicImage:
+    template = queries.template_kind(ctx.session, ctx.account_id, template_id)
+    if template is None or template[0] is not TemplateType.DynamicImage:
         raise Errors.NoSuchResource.error(f"DynamicImageTemplateId({template_id})")
     job_id = ctx.new_id()
     while queries.job_id_taken(ctx.session, job_id):
         job_id = ctx.new_id()
     now = as_utc(ctx.now)
-    ctx.session.add(
-        DynamicImageJob(
-            job_id=job_id,
-            account_id=ctx.account_id,
-            video_id=video.video_id,
-            template_id=template.template_id,
-            template_config=template.config,  # the job keeps this even if the template changes or goes
-            status=JobStatus.Processing,
-            override_params=json.dumps(overrides, ensure_ascii=False, sort_keys=True)
-            if overrides is not None
-            else None,
-            request_id=ctx.request_id,
-            created_at=now,
-            updated_at=now,
-            submit_host=ctx.host or None,  # FileURLs of the job's image are built on it
-        )
+    insert_row(
+        ctx.session,
+        DynamicImageJob,
+        {
+            "job_id": job_id,
+            "account_id": ctx.account_id,
+            "video_id": video_id,
+            "template_id": template_id,
+            "template_config": template[1],  # the job keeps this even if the template changes or goes
+            "status": JobStatus.Processing,
+            "override_params": None if overrides is None else json.dumps(overrides, ensure_ascii=False, sort_keys=True),
+            "request_id": ctx.request_id,
+            "created_at": now,
+            "updated_at": now,
+            "submit_host": ctx.host or None,  # FileURLs of the job's image are built on it
+        },
     )
     if ctx.runtime.jobs is not None:
         ctx.after_commit.append(ctx.runtime.jobs.wake)  # immediate mode: process right after the reply

@@ -18,7 +18,8 @@ from emulator.gateway import signature_v1, signature_v3
 from emulator.gateway.errors import ApiError, Errors, missing
 from emulator.gateway.params import RequestParams
 from emulator.store import queries
-from emulator.store.models import AccessKey, KeyStatus
+from emulator.store.models import KeyStatus
+from emulator.store.queries import KeyRow
 
 
 @dataclass(slots=True)
@@ -36,7 +37,7 @@ class SignedRequest:
         return values[0] if values else None
 
 
-def _check_key(session: Session, access_key_id: str, now: datetime) -> AccessKey:
+def _check_key(session: Session, access_key_id: str, now: datetime) -> KeyRow:
     key = queries.access_key(session, access_key_id)
     if key is None:
         raise Errors.InvalidAccessKeyIdNotFound.error()
@@ -53,7 +54,7 @@ def _check_time(value: str, now: datetime, window: int) -> None:
         raise Errors.InvalidTimeStampExpired.error()
 
 
-def _check_security_token(session: Session, key: AccessKey, token: str | None, now: datetime) -> None:
+def _check_security_token(session: Session, key: KeyRow, token: str | None, now: datetime) -> None:
     if key.security_token is None and not key.access_key_id.startswith("STS."):
         return
     if not token:
@@ -67,7 +68,7 @@ def _check_security_token(session: Session, key: AccessKey, token: str | None, n
         raise Errors.InvalidSecurityTokenExpired.error()
 
 
-def _verify_v1(request: SignedRequest, key: AccessKey, settings: Settings, now: datetime) -> str:
+def _verify_v1(request: SignedRequest, key: KeyRow, settings: Settings, now: datetime) -> str:
     params = request.params
     timestamp = params.get("Timestamp")
     if timestamp is None:
@@ -93,7 +94,7 @@ def _verify_v1(request: SignedRequest, key: AccessKey, settings: Settings, now: 
     return nonce
 
 
-def _verify_v3(request: SignedRequest, key: AccessKey, settings: Settings, now: datetime) -> str:
+def _verify_v3(request: SignedRequest, key: KeyRow, settings: Settings, now: datetime) -> str:
     auth = request.v3
     assert auth is not None
     if auth.algorithm != signature_v3.ALGORITHM:

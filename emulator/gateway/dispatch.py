@@ -27,6 +27,7 @@ from emulator.gateway.envelope import ResponseFormat, sniff_format
 from emulator.gateway.errors import ApiError, Errors, missing
 from emulator.gateway.params import RequestParams, decode_urlencoded, is_form_content_type
 from emulator.runtime import Runtime
+from emulator.store.database import handler_savepoint
 
 API_VERSION = "2017-03-21"
 ALLOWED_METHODS = frozenset({"GET", "POST"})
@@ -204,14 +205,10 @@ class Gateway:
                 delay += interceptor(session, call) or 0.0
         except ApiError as exc:
             return exc, [], delay + float(getattr(exc, "delay", 0.0))
-        savepoint = session.begin_nested()
-        try:
+        with handler_savepoint(session) as rolled_back:
             result = handler(ctx)
-            session.flush()
-            savepoint.commit()
-        except ApiError as exc:
-            savepoint.rollback()
-            return exc, [], delay
+        if rolled_back.error is not None:
+            return rolled_back.error, [], delay
         return result, ctx.after_commit, delay
 
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from urllib.parse import quote
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9\-_.~]*")
 
 
 def percent_encode(value: str) -> str:
     """RFC 3986 encoding of UTF-8 bytes: only ``A-Z a-z 0-9 - _ . ~`` stay literal."""
+    if _UNRESERVED.fullmatch(value):  # most names and values: nothing to encode
+        return value
     return quote(value, safe="-_.~")
 
 

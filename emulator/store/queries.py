@@ -2,56 +2,99 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, delete
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from emulator.store.models import AccessKey, DynamicImageJob, Template, UsedNonce, Video
+from emulator.store import fastsql
+from emulator.store.models import (
+    AccessKey,
+    DynamicImageJob,
+    KeyStatus,
+    Template,
+    TemplateType,
+    UsedNonce,
+    Video,
+    VideoStatus,
+)
 
 
-def access_key(session: Session, access_key_id: str) -> AccessKey | None:
-    return session.get(AccessKey, access_key_id)
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    """An access key as authentication reads it (plain SQL on the hot path: no ORM object)."""
+
+    access_key_id: str
+    secret: str
+    account_id: str
+    status: KeyStatus
+    security_token: str | None
+    expires_at: datetime | None
+
+
+_ACCESS_KEY = (
+    f"SELECT access_key_id, secret, account_id, status, security_token, expires_at "
+    f"FROM {AccessKey.__tablename__} WHERE access_key_id = ?"
+)
+
+
+def access_key(session: Session, access_key_id: str) -> KeyRow | None:
+    row = fastsql.fetch_one(session, _ACCESS_KEY, access_key_id)
+    if row is None:
+        return None
+    key_id, secret, account_id, status, token, expires_at = row
+    return KeyRow(key_id, secret, account_id, KeyStatus[status], token, fastsql.parse_datetime(expires_at))
 
 
 def access_key_by_token(session: Session, token: str) -> AccessKey | None:
     return session.exec(select(AccessKey).where(AccessKey.security_token == token)).first()
 
 
-def _remember_nonce_statement() -> Any:
-    statement = sqlite_insert(UsedNonce).values(
-        access_key_id=bindparam("access_key_id"), nonce=bindparam("nonce"), expires_at=bindparam("expires_at")
-    )
-    return statement.on_conflict_do_update(
-        index_elements=["access_key_id", "nonce"],
-        set_={"expires_at": statement.excluded.expires_at},
-        where=UsedNonce.expires_at < bindparam("now"),  # type: ignore[arg-type]
-    )
-
-
-# Built once: every signed request runs it (a statement built per call costs several times its SQL).
-_REMEMBER_NONCE = _remember_nonce_statement()
+_REMEMBER_NONCE = (
+    f"INSERT INTO {UsedNonce.__tablename__} (access_key_id, nonce, expires_at) VALUES (?, ?, ?) "
+    f"ON CONFLICT (access_key_id, nonce) DO UPDATE SET expires_at = excluded.expires_at "
+    f"WHERE {UsedNonce.__tablename__}.expires_at < ?"
+)
 
 
 def remember_nonce(session: Session, access_key_id: str, nonce: str, now: datetime, expires_at: datetime) -> bool:
     """Record a nonce until ``expires_at``; False when it is already held and not yet expired."""
-    values = {"access_key_id": access_key_id, "nonce": nonce, "expires_at": expires_at, "now": now}
-    # On the session's connection (same transaction), bypassing the ORM's bulk-insert machinery.
-    return bool(session.connection().execute(_REMEMBER_NONCE, values).rowcount)
+    expires, current = fastsql.to_sql(expires_at), fastsql.to_sql(now)
+    return fastsql.execute(session, _REMEMBER_NONCE, access_key_id, nonce, expires, current) == 1
 
 
-_JOB_ID_TAKEN = select(DynamicImageJob.job_id).where(DynamicImageJob.job_id == bindparam("job_id"))
+_JOB_ID_TAKEN = f"SELECT 1 FROM {DynamicImageJob.__tablename__} WHERE job_id = ?"
 
 
 def job_id_taken(session: Session, job_id: str) -> bool:
-    """Whether a dynamic image job already has this id (a plain SELECT: no ORM load on the hot path)."""
-    return session.connection().execute(_JOB_ID_TAKEN, {"job_id": job_id}).first() is not None
+    """Whether a dynamic image job already has this id."""
+    return fastsql.fetch_one(session, _JOB_ID_TAKEN, job_id) is not None
 
 
 def purge_nonces(session: Session, now: datetime) -> None:
     session.execute(delete(UsedNonce).where(UsedNonce.expires_at < now))  # type: ignore[arg-type]
+
+
+_VIDEO_STATUS = f"SELECT status FROM {Video.__tablename__} WHERE video_id = ? AND account_id = ? AND deleted_at IS NULL"
+
+
+def video_status(session: Session, account_id: str, video_id: str) -> VideoStatus | None:
+    """The status of the account's live video (plain SQL: SubmitDynamicImageJob's hot path)."""
+    row = fastsql.fetch_one(session, _VIDEO_STATUS, video_id, account_id)
+    return VideoStatus[row[0]] if row else None
+
+
+_TEMPLATE_KIND = (
+    f"SELECT template_type, config FROM {Template.__tablename__} "
+    f"WHERE template_id = ? AND account_id = ? AND deleted_at IS NULL"
+)
+
+
+def template_kind(session: Session, account_id: str, template_id: str) -> tuple[TemplateType, str] | None:
+    """(type, config) of the account's live template (plain SQL: SubmitDynamicImageJob's hot path)."""
+    row = fastsql.fetch_one(session, _TEMPLATE_KIND, template_id, account_id)
+    return (TemplateType[row[0]], row[1]) if row else None
 
 
 def video(session: Session, account_id: str, video_id: str) -> Video | None:
