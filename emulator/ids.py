@@ -7,17 +7,19 @@ import uuid
 
 
 class IdGenerator:
-    """Random ids; with a seed, the same sequence on every run (deterministic mode)."""
+    """Random ids; with a seed, the same sequence on every run (deterministic mode).
+
+    Unseeded, a PRNG seeded once from the OS (not a system call per id: ids are made on every
+    request); JobIds and other stored ids are still checked against the store before use.
+    """
 
     def __init__(self, seed: int | None = None) -> None:
         self.reseed(seed)
 
     def reseed(self, seed: int | None) -> None:
-        self._random = random.Random(seed) if seed is not None else None
+        self._random = random.Random(seed)  # seed None: from os.urandom
 
     def _uuid(self) -> uuid.UUID:
-        if self._random is None:
-            return uuid.uuid4()
         return uuid.UUID(int=self._random.getrandbits(128), version=4)
 
     def resource_id(self) -> str:

@@ -10,16 +10,17 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping
-from urllib.parse import quote
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-_.~]*")
+_UNRESERVED_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+_ENCODED_BYTE = tuple(chr(b) if b in _UNRESERVED_BYTES else f"%{b:02X}" for b in range(256))
 
 
 def percent_encode(value: str) -> str:
     """RFC 3986 encoding of UTF-8 bytes: only ``A-Z a-z 0-9 - _ . ~`` stay literal."""
     if _UNRESERVED.fullmatch(value):  # most names and values: nothing to encode
         return value
-    return quote(value, safe="-_.~")
+    return "".join(map(_ENCODED_BYTE.__getitem__, value.encode("utf-8")))
 
 
 def canonical_query(params: Mapping[str, str]) -> str:

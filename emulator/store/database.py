@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty, SimpleQueue
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -90,6 +91,14 @@ def handler_savepoint(session: Session) -> Iterator[SavepointOutcome]:
     connection.execute("RELEASE action_handler")
 
 
+def _open_lock_file(url: str) -> IO[bytes] | None:
+    """The file whose lock serialises writers of one database file across processes."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return open(f"{database}.lock", "ab")  # held for the Database's lifetime
+
+
 @dataclass(slots=True)
 class _Unit:
     fn: Callable[[Session], Any]
@@ -109,6 +118,7 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine = _make_engine(url)
+        self._lock_file = _open_lock_file(url)
         self._queue: SimpleQueue[_Unit | None] = SimpleQueue()
         self._session: Session | None = None
         # The database thread keeps one connection checked out for good (a pool checkout and check-in
@@ -159,11 +169,14 @@ class Database:
         """Run the units in one transaction. A unit's ApiError (or other exception) rolls back its
         SAVEPOINT only; a failure SQLAlchemy cannot recover from inside the transaction (a failed
         flush) rolls back the batch, fails that unit and runs the others again."""
-        if not batch:
-            return
-        if self._session is None:
-            self._session = self._open_session()
-        session = self._session
+        while batch:
+            if self._session is None:
+                self._session = self._open_session()
+            with self._process_lock():
+                batch = self._run_units(self._session, batch)
+
+    def _run_units(self, session: Session, batch: list[_Unit]) -> list[_Unit]:
+        """One transaction over ``batch``; returns the units to run again (see ``_run_batch``)."""
         outcomes: list[tuple[_Unit, Any, BaseException | None]] = []
         try:
             session.connection()  # BEGIN IMMEDIATE now, so plain SQL (fastsql) runs inside the transaction
@@ -179,8 +192,7 @@ class Database:
                 except Exception as exc:
                     session.rollback()
                     unit.future.set_exception(exc)
-                    self._run_batch(batch[index + 1 :] + [u for u, _, _ in outcomes])
-                    return
+                    return [u for u, _, _ in outcomes] + batch[index + 1 :]
                 else:
                     outcomes.append((unit, value, None))
                 raw.execute("RELEASE unit_of_work")
@@ -194,7 +206,7 @@ class Database:
             for unit in batch:
                 if not unit.future.done():
                     unit.future.set_exception(exc)
-            return
+            return []
         finally:
             session.expunge_all()
         for unit, value, error in outcomes:
@@ -202,6 +214,24 @@ class Database:
                 unit.future.set_result(value)
             else:
                 unit.future.set_exception(error)
+        return []
+
+    @contextlib.contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        """Serialise write transactions across processes (uvicorn workers) with a kernel lock.
+
+        SQLite's own busy handler sleeps in growing steps while another process holds the write lock,
+        which gives second-long tails under concurrent writers; ``flock`` wakes the next waiter as
+        soon as the lock is released.
+        """
+        if self._lock_file is None:
+            yield
+            return
+        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     async def run(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` in a transaction on the database thread; committed unless it raises."""
@@ -222,3 +252,5 @@ class Database:
         self._queue.put(None)
         self._thread.join()
         self.engine.dispose()
+        if self._lock_file is not None:
+            self._lock_file.close()
