@@ -15,9 +15,10 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# A source checkout has fixtures/ beside the package; a wheel carries them inside it.
+# A wheel carries the fixtures inside the package; a source checkout has fixtures/ beside it. (Only a
+# folder holding default.yaml counts: an unrelated "fixtures" package may sit beside an installed one.)
 FIXTURES_DIR = next(
-    (d for d in (PACKAGE_DIR.parent / "fixtures", PACKAGE_DIR / "fixtures") if d.is_dir()),
+    (d for d in (PACKAGE_DIR / "fixtures", PACKAGE_DIR.parent / "fixtures") if (d / "default.yaml").is_file()),
     PACKAGE_DIR.parent / "fixtures",
 )
 DEFAULT_FIXTURES = FIXTURES_DIR / "default.yaml"
