@@ -3,8 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
+from tests.control_support import control_client, private_server
 from tests.server import EmulatorServer
 
 
@@ -59,3 +61,18 @@ def job_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorSer
     emulator = EmulatorServer(data_dir, env=job_server_env(data_dir, VOD_EMULATOR_JOB_MODE="manual")).start()
     yield emulator
     emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def control_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    """One emulator for the control-plane tests, which reset and reload its state."""
+    with private_server(tmp_path_factory, "control") as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def control(control_server: EmulatorServer) -> Iterator[httpx.Client]:
+    """The control API of ``control_server``, reset before the test."""
+    with control_client(control_server) as client:
+        assert client.post("/reset").status_code == 200
+        yield client

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -18,17 +17,10 @@ ALICE_ID = "1000000000000001"
 BOB_ID = "1000000000000002"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    with private_server(tmp_path_factory, "control-api") as emulator:
-        yield emulator
-
-
 @pytest.fixture
-def control(server: EmulatorServer) -> Iterator[httpx.Client]:
-    with control_client(server) as client:
-        assert client.post("/reset").status_code == 200
-        yield client
+def server(control_server: EmulatorServer) -> EmulatorServer:
+    """The control tests' shared emulator (they reset it; the session's ``server`` is left alone)."""
+    return control_server
 
 
 def submit(server: EmulatorServer, key: Key, video: str, template: str = ALICE_GIF_TEMPLATE) -> str:

@@ -6,13 +6,13 @@ wholly before or wholly after it."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
 
 from tests.conftest import ALICE, ALICE_GIF_TEMPLATE, ALICE_VIDEO
-from tests.control_support import control_client, private_server
+from tests.control_support import control_client
 from tests.sdk_clients import tea_client
 from tests.server import EmulatorServer
 
@@ -20,10 +20,10 @@ CLIENT_THREADS = 4
 CALLS_PER_THREAD = 15
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    with private_server(tmp_path_factory, "control-concurrency") as emulator:
-        yield emulator
+@pytest.fixture
+def server(control_server: EmulatorServer) -> EmulatorServer:
+    """The control tests' shared emulator (they reset it; the session's ``server`` is left alone)."""
+    return control_server
 
 
 def flood(server: EmulatorServer, during: Callable[[httpx.Client], None]) -> tuple[list[str], list[BaseException]]:

@@ -3,8 +3,6 @@ latency, QPS throttling (429 Throttling.User with x-acs-retry-after), and rule m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException, ThrottlingException
@@ -14,7 +12,6 @@ from aliyunsdkcore.acs_exception.exceptions import ServerException
 from Tea.exceptions import TeaException
 
 from tests.conftest import ALICE, ALICE_GIF_TEMPLATE, ALICE_VIDEO, BOB, BOB_VIDEO, BOB_WEBP_TEMPLATE
-from tests.control_support import control_client, private_server
 from tests.sdk_clients import normalise, submit_error, submitter, tea_client
 from tests.server import EmulatorServer
 
@@ -23,17 +20,10 @@ ALICE_PARAMS = {"VideoId": ALICE_VIDEO["Normal"], "DynamicImageTemplateId": ALIC
 BOB_PARAMS = {"VideoId": BOB_VIDEO, "DynamicImageTemplateId": BOB_WEBP_TEMPLATE}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    with private_server(tmp_path_factory, "control-faults") as emulator:
-        yield emulator
-
-
 @pytest.fixture
-def control(server: EmulatorServer) -> Iterator[httpx.Client]:
-    with control_client(server) as client:
-        assert client.post("/reset").status_code == 200
-        yield client
+def server(control_server: EmulatorServer) -> EmulatorServer:
+    """The control tests' shared emulator (they reset it; the session's ``server`` is left alone)."""
+    return control_server
 
 
 def ok(server: EmulatorServer, kind: str = "tea_v3", params: dict[str, str] = ALICE_PARAMS) -> str:

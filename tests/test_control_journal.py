@@ -4,7 +4,6 @@ that no secret, token or signature ever appears in it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import httpx
@@ -13,24 +12,16 @@ import pytest
 from emulator.control.journal import Journal
 from emulator.gateway.dispatch import GatewayCall
 from tests.conftest import ALICE, ALICE_GIF_TEMPLATE, ALICE_STS, ALICE_VIDEO, BOB, BOB_VIDEO, BOB_WEBP_TEMPLATE, Key
-from tests.control_support import control_client, private_server
 from tests.sdk_clients import CLIENT_KINDS, submit_error, submitter
 from tests.server import EmulatorServer
 
 ACTION = "SubmitDynamicImageJob"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    with private_server(tmp_path_factory, "control-journal") as emulator:
-        yield emulator
-
-
 @pytest.fixture
-def control(server: EmulatorServer) -> Iterator[httpx.Client]:
-    with control_client(server) as client:
-        assert client.post("/reset").status_code == 200
-        yield client
+def server(control_server: EmulatorServer) -> EmulatorServer:
+    """The control tests' shared emulator (they reset it; the session's ``server`` is left alone)."""
+    return control_server
 
 
 def params(video: str, template: str = ALICE_GIF_TEMPLATE) -> dict[str, str]:

@@ -106,29 +106,32 @@ def get_video_info(ctx: ActionContext) -> dict[str, Any]:
     return {"Video": video_fields(video, snapshots_object=True)}
 
 
-@action("GetVideoInfos")
-def get_video_infos(ctx: ActionContext) -> dict[str, Any]:
+def _resolve(ctx: ActionContext) -> tuple[dict[str, Video], dict[str, list[str]]]:
+    """The account's live videos named by ``VideoIds`` and/or ``ReferenceIds`` (by VideoId, in order),
+    and the reply's ``NonExistVideoIds`` / ``NonExistReferenceIds`` for the lists that were given."""
     video_ids, reference_ids = _ids(ctx)
     found: dict[str, Video] = {}
-    body: dict[str, Any] = {}
-    if video_ids is not None:
-        missing_ids = []
-        for video_id in video_ids:
-            video = queries.video(ctx.session, ctx.account_id, video_id)
+    missing: dict[str, list[str]] = {}
+    lookups = (
+        ("NonExistVideoIds", video_ids, queries.video),
+        ("NonExistReferenceIds", reference_ids, queries.video_by_reference),
+    )
+    for field, ids, lookup in lookups:
+        if ids is None:
+            continue
+        missing[field] = []
+        for one_id in ids:
+            video = lookup(ctx.session, ctx.account_id, one_id)
             if video is None:
-                missing_ids.append(video_id)
+                missing[field].append(one_id)
             else:
                 found[video.video_id] = video
-        body["NonExistVideoIds"] = missing_ids
-    if reference_ids is not None:
-        missing_refs = []
-        for reference_id in reference_ids:
-            video = queries.video_by_reference(ctx.session, ctx.account_id, reference_id)
-            if video is None:
-                missing_refs.append(reference_id)
-            else:
-                found[video.video_id] = video
-        body["NonExistReferenceIds"] = missing_refs
+    return found, missing
+
+
+@action("GetVideoInfos")
+def get_video_infos(ctx: ActionContext) -> dict[str, Any]:
+    found, body = _resolve(ctx)
     video_list = [video_fields(v, snapshots_object=False) for v in found.values()]
     return {"VideoList": video_list, **body}
 
@@ -210,32 +213,11 @@ def update_video_info(ctx: ActionContext) -> dict[str, Any]:
 
 @action("DeleteVideo")
 def delete_video(ctx: ActionContext) -> dict[str, Any]:
-    video_ids, reference_ids = _ids(ctx)
+    found, body = _resolve(ctx)
     now = as_utc(ctx.now)
-    body: dict[str, Any] = {}
-
-    def delete(video: Video) -> None:
+    for video in found.values():
         video.deleted_at = now
         ctx.session.add(video)
-
-    if video_ids is not None:
-        missing_ids = []
-        for video_id in video_ids:
-            video = queries.video(ctx.session, ctx.account_id, video_id)
-            if video is None:
-                missing_ids.append(video_id)
-            else:
-                delete(video)
-        body["NonExistVideoIds"] = missing_ids
-    if reference_ids is not None:
-        missing_refs = []
-        for reference_id in reference_ids:
-            video = queries.video_by_reference(ctx.session, ctx.account_id, reference_id)
-            if video is None:
-                missing_refs.append(reference_id)
-            else:
-                delete(video)
-        body["NonExistReferenceIds"] = missing_refs
     # The emulator has no RAM policies, so no video is ever forbidden to its own account.
     body["ForbiddenVideoIds"] = []
     return body
