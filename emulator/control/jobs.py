@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from emulator.clock import as_utc
-from emulator.runtime import Runtime
+from emulator.control.plane import runtime_of
 from emulator.store.models import CallbackDelivery, DynamicImage, DynamicImageJob, JobStatus
 from emulator.worker import outputs
 from emulator.worker.processor import JobWorker
@@ -96,12 +96,8 @@ class DeliveryList(BaseModel):
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
-
 def _worker(request: Request) -> JobWorker:
-    worker = _runtime(request).jobs
+    worker = runtime_of(request).jobs
     if worker is None:
         raise HTTPException(status_code=503, detail="the job worker is not running")
     return worker
@@ -116,7 +112,7 @@ def _image_of(session: Session, job_id: str) -> DynamicImage | None:
 
 
 def _view(request: Request, job: DynamicImageJob, image: DynamicImage | None) -> JobView:
-    settings = _runtime(request).settings
+    settings = runtime_of(request).settings
     image_view = None
     if image is not None:
         image_view = DynamicImageView(
@@ -154,7 +150,7 @@ async def _job_view(request: Request, job_id: str) -> JobView:
     def load(session: Session) -> tuple[DynamicImageJob | None, DynamicImage | None]:
         return session.get(DynamicImageJob, job_id), _image_of(session, job_id)
 
-    job, image = await _runtime(request).db.run(load)
+    job, image = await runtime_of(request).db.run(load)
     if job is None:
         raise HTTPException(status_code=404, detail=f"no job {job_id}")
     return _view(request, job, image)
@@ -190,7 +186,7 @@ async def list_jobs(
         statement = statement.order_by(col(DynamicImageJob.created_at), col(DynamicImageJob.job_id)).limit(limit)
         return list(session.exec(statement).all())  # type: ignore[arg-type]
 
-    rows = await _runtime(request).db.run(load)
+    rows = await runtime_of(request).db.run(load)
     return JobList(jobs=[_view(request, job, image) for job, image in rows])
 
 
@@ -220,7 +216,7 @@ async def complete_all(
             statement = statement.where(col(DynamicImageJob.account_id) == account_id)
         return list(session.exec(statement.order_by(col(DynamicImageJob.created_at))).all())
 
-    job_ids = await _runtime(request).db.run(pending)
+    job_ids = await runtime_of(request).db.run(pending)
     for job_id in job_ids:
         await worker.complete(job_id, _wait(wait))
     return JobList(jobs=[await _job_view(request, job_id) for job_id in job_ids])
@@ -302,7 +298,7 @@ async def list_deliveries(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + _wait(wait)
     while True:
-        rows = await _runtime(request).db.run(load)
+        rows = await runtime_of(request).db.run(load)
         if len(rows) >= min_count or loop.time() >= deadline:
             return DeliveryList(deliveries=[_delivery_view(row) for row in rows])
         await asyncio.sleep(min(0.1, max(0.0, deadline - loop.time())))

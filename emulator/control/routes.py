@@ -1,4 +1,4 @@
-"""The emulator's control plane under ``/_emulator/`` (plain FastAPI routes, never VOD actions)."""
+"""``/_emulator/health``: the readiness probe of the control plane (Docker, compose and CI wait on it)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from emulator.runtime import Runtime
+from emulator.control.plane import runtime_of
 
 router = APIRouter(prefix="/_emulator", tags=["emulator"])
 
@@ -14,10 +14,6 @@ router = APIRouter(prefix="/_emulator", tags=["emulator"])
 class Health(BaseModel):
     status: str
     actions: list[str]
-
-
-def runtime_of(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
