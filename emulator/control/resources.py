@@ -18,9 +18,9 @@ from sqlmodel import Session, col, select
 from emulator.clock import as_utc
 from emulator.control.plane import plane_of, runtime_of
 from emulator.store.models import AccessKey, Account, KeyStatus, Template, TemplateType, Video, VideoStatus
+from emulator.store.seed import HEX32, VideoFixture
 from emulator.store.snapshot import wipe_account
 
-HEX32 = r"^[0-9a-f]{32}$"
 T = TypeVar("T")
 
 router = APIRouter(prefix="/_emulator", tags=["resources"])
@@ -69,15 +69,10 @@ class AccountView(BaseModel):
     access_keys: list[AccessKeyView]
 
 
-class VideoCreate(BaseModel):
-    id: str | None = Field(None, pattern=HEX32, description="32 lower-case hex; generated when absent.")
-    title: str = ""
-    status: VideoStatus = VideoStatus.Normal
-    duration: float = Field(60.0, ge=0)
-    size: int = Field(0, ge=0)
-    width: int = Field(1280, ge=1)
-    height: int = Field(720, ge=1)
-    description: str = ""
+class VideoCreate(VideoFixture):
+    """A video as a scenario file describes it; the id is generated when absent."""
+
+    id: str | None = Field(None, pattern=HEX32, description="32 lower-case hex; generated when absent.")  # type: ignore[assignment]
 
 
 class VideoUpdate(BaseModel):
