@@ -10,9 +10,8 @@ each for a warm-up and then a measured period at the same concurrency, with wrk 
 Prints requests/s, p50 and p99 for both and the ratio Submit/bare; saves everything as JSON under
 ``bench/results/`` (git-ignored).
 
-TODO(issue 3): end-to-end job latency. When jobs complete asynchronously, add a third phase here that
-submits jobs at a fixed rate and measures Submit → job finished (status Success / the DynamicImageComplete
-callback), reporting p50/p99 of that latency next to the request figures. Not implemented yet.
+End-to-end job latency (Submit → DynamicImageComplete received) is ``python -m bench.jobs``; Submit's
+throughput while the worker renders is this command with ``--job-mode immediate``.
 """
 
 from __future__ import annotations

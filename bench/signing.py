@@ -43,12 +43,17 @@ def _encode(value: str) -> str:
 
 
 def signed_target(caller: Caller, timestamp: str, nonce: str) -> str:
-    """One request target, e.g. ``/?VideoId=…&Signature=…``."""
+    """One SubmitDynamicImageJob request target, e.g. ``/?VideoId=…&Signature=…``."""
+    params = {"VideoId": caller.video_id, "DynamicImageTemplateId": caller.template_id}
+    return signed_action_target(caller, "SubmitDynamicImageJob", params, timestamp, nonce)
+
+
+def signed_action_target(caller: Caller, action: str, api_params: dict[str, str], timestamp: str, nonce: str) -> str:
+    """A request target for any action, V1-signed as the legacy Python SDK sends it."""
     params = {
-        "VideoId": caller.video_id,
-        "DynamicImageTemplateId": caller.template_id,
+        **api_params,
         "Version": API_VERSION,
-        "Action": "SubmitDynamicImageJob",
+        "Action": action,
         "Format": "JSON",
         "RegionId": "cn-shanghai",
         "Timestamp": timestamp,
