@@ -33,7 +33,10 @@ def canonical_query(params: Mapping[str, str]) -> str:
 
 
 def string_to_sign(method: str, params: Mapping[str, str]) -> str:
-    return f"{method.upper()}&%2F&{percent_encode(canonical_query(params))}"
+    # The canonical query holds only unreserved characters, %XY escapes, "&" and "=": encoding it
+    # again means escaping just those three (the same result as percent_encode, without the per-byte work).
+    canonical = canonical_query(params).replace("%", "%25").replace("&", "%26").replace("=", "%3D")
+    return f"{method.upper()}&%2F&{canonical}"
 
 
 def sign(secret: str, string: str) -> str:
