@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.gateway.errors import ApiError, invalid
+from emulator.gateway.errors import invalid
 
 MIN_SIDE, MAX_SIDE = 128, 4096
 MAX_FPS = 60.0
@@ -252,7 +252,6 @@ def plan_render(
 
 
 __all__ = [
-    "ApiError",
     "ClipOutOfRange",
     "ConfigError",
     "DynamicImageSettings",

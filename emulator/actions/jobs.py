@@ -59,9 +59,7 @@ def submit_dynamic_image_job(ctx: ActionContext) -> dict[str, Any]:
     template = queries.template_kind(ctx.session, ctx.account_id, template_id)
     if template is None or template[0] is not TemplateType.DynamicImage:
         raise Errors.NoSuchResource.error(f"DynamicImageTemplateId({template_id})")
-    job_id = ctx.new_id()
-    while queries.job_id_taken(ctx.session, job_id):
-        job_id = ctx.new_id()
+    job_id = ctx.new_id(DynamicImageJob)
     now = as_utc(ctx.now)
     insert_row(
         ctx.session,

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from emulator.gateway.errors import missing
+from emulator.store import queries
 
 if TYPE_CHECKING:
     from emulator.runtime import Runtime
@@ -51,8 +52,9 @@ class ActionContext:
         value = self.params.get(name)
         return value if value not in (None, "") else None
 
-    def new_id(self) -> str:
-        return self.runtime.ids.resource_id()
+    def new_id(self, model: type[SQLModel]) -> str:
+        """A fresh 32-hex id for a new ``model`` row."""
+        return queries.unused_id(self.session, model, self.runtime.ids)
 
 
 class ActionRegistry:

@@ -87,9 +87,7 @@ def add_vod_template(ctx: ActionContext) -> dict[str, Any]:
     template_type = _template_type(ctx.required("TemplateType"))
     config = _check_config(template_type, ctx.required("TemplateConfig"))
     app_id = _app_id(ctx.optional("AppId"))
-    template_id = ctx.new_id()
-    while ctx.session.get(Template, template_id) is not None:
-        template_id = ctx.new_id()
+    template_id = ctx.new_id(Template)
     now = as_utc(ctx.now)
     ctx.session.add(
         Template(

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from emulator.clock import as_utc
 from emulator.control.plane import plane_of, runtime_of
+from emulator.store import queries
 from emulator.store.models import AccessKey, Account, KeyStatus, Template, TemplateType, Video, VideoStatus
 from emulator.store.seed import HEX32, VideoFixture
 from emulator.store.snapshot import wipe_account
@@ -215,11 +216,7 @@ def _fresh_id(request: Request, session: Session, model: Any, given: str | None,
         if session.get(model, given) is not None:
             raise HTTPException(409, f"{what} {given} exists already")
         return given
-    ids = runtime_of(request).ids
-    new = ids.resource_id()
-    while session.get(model, new) is not None:
-        new = ids.resource_id()
-    return new
+    return queries.unused_id(session, model, runtime_of(request).ids)
 
 
 # --- accounts and keys ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from emulator.clock import as_utc, parse_time
 from emulator.config import Settings, SignatureMode
 from emulator.gateway import signature_v1, signature_v3
-from emulator.gateway.errors import ApiError, Errors, missing
+from emulator.gateway.errors import Errors, missing
 from emulator.gateway.params import RequestParams
 from emulator.store import queries
 from emulator.store.models import KeyStatus
@@ -148,5 +148,3 @@ def authenticate(session: Session, request: SignedRequest, settings: Settings, n
     _check_security_token(session, key, token, now)
     return key.account_id
 
-
-__all__ = ["ApiError", "SignedRequest", "access_key_id_of", "authenticate"]

@@ -25,7 +25,7 @@ from emulator.gateway import envelope, signature_v3
 from emulator.gateway.auth import SignedRequest, access_key_id_of, authenticate
 from emulator.gateway.envelope import ResponseFormat, sniff_format
 from emulator.gateway.errors import ApiError, Errors, missing
-from emulator.gateway.params import RequestParams, decode_urlencoded, is_form_content_type
+from emulator.gateway.params import RequestParams, is_form_content_type
 from emulator.runtime import Runtime
 from emulator.store.database import handler_savepoint
 
@@ -101,12 +101,12 @@ class Gateway:
         trace_id = rt.ids.trace_id()
         host_id = envelope.host_id(request.headers.get("host"))
         authorization = request.headers.get("authorization") or ""
-        v3 = signature_v3.parse_authorization(authorization) if authorization[:5].upper() == "ACS3-" else None
         is_v3 = authorization[:5].upper() == "ACS3-"
-        fmt = sniff_format(request.scope.get("query_string", b""), is_v3)
+        v3 = signature_v3.parse_authorization(authorization) if is_v3 else None
+        query_string: bytes = request.scope.get("query_string", b"")
+        fmt = sniff_format(query_string, is_v3)
         delay = 0.0
         try:
-            query_string: bytes = request.scope.get("query_string", b"")
             content_type = request.headers.get("content-type")
             body, complete = await _read_body(request, rt.settings.max_body_bytes)
             if is_form_content_type(content_type):  # pop-core's form POST carries Format in the body
@@ -230,5 +230,3 @@ def access_log(call: GatewayCall) -> None:
         call.account_id or "-",
     )
 
-
-__all__ = ["Gateway", "GatewayCall", "access_log", "decode_urlencoded"]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
+from emulator.ids import IdGenerator
 from emulator.store import fastsql
 from emulator.store.models import (
     AccessKey,
-    DynamicImageJob,
     KeyStatus,
     Template,
     TemplateType,
@@ -64,12 +65,20 @@ def remember_nonce(session: Session, access_key_id: str, nonce: str, now: dateti
     return fastsql.execute(session, _REMEMBER_NONCE, access_key_id, nonce, expires, current) == 1
 
 
-_JOB_ID_TAKEN = f"SELECT 1 FROM {DynamicImageJob.__tablename__} WHERE job_id = ?"
+@cache
+def _id_taken_sql(model: type[SQLModel]) -> str:
+    table = model.__table__  # type: ignore[attr-defined]
+    (key,) = table.primary_key.columns
+    return f"SELECT 1 FROM {table.name} WHERE {key.name} = ?"
 
 
-def job_id_taken(session: Session, job_id: str) -> bool:
-    """Whether a dynamic image job already has this id."""
-    return fastsql.fetch_one(session, _JOB_ID_TAKEN, job_id) is not None
+def unused_id(session: Session, model: type[SQLModel], ids: IdGenerator) -> str:
+    """A new 32-hex id that no ``model`` row has (seeded ids may repeat across runs of a store)."""
+    sql = _id_taken_sql(model)
+    while True:
+        candidate = ids.resource_id()
+        if fastsql.fetch_one(session, sql, candidate) is None:
+            return candidate
 
 
 def purge_nonces(session: Session, now: datetime) -> None:

@@ -156,8 +156,7 @@ def apply_scenario(session: Session, scenario: Scenario, now: datetime) -> None:
             session.add(Account(id=account.id, name=account.name))
             session.flush()
         for key in account.access_keys:
-            _check_owner(session.get(AccessKey, key.id), account.id, f"access key {key.id}")
-            if session.get(AccessKey, key.id) is None:
+            if _absent(session, AccessKey, key.id, account.id, "access key"):
                 session.add(
                     AccessKey(
                         access_key_id=key.id,
@@ -169,33 +168,11 @@ def apply_scenario(session: Session, scenario: Scenario, now: datetime) -> None:
                     )
                 )
         for video in account.videos:
-            _check_owner(session.get(Video, video.id), account.id, f"video {video.id}")
-            if session.get(Video, video.id) is None:
-                session.add(
-                    Video(
-                        video_id=video.id,
-                        account_id=account.id,
-                        title=video.title,
-                        status=video.status,
-                        duration=video.duration,
-                        size=video.size,
-                        width=video.width,
-                        height=video.height,
-                        created_at=created,
-                        description=video.description,
-                        cover_url=video.cover_url,
-                        cate_id=video.cate_id,
-                        cate_name=video.cate_name,
-                        tags=video.tags,
-                        user_data=video.user_data,
-                        reference_id=video.reference_id,
-                        storage_location=video.storage_location,
-                        app_id=video.app_id,
-                    )
-                )
+            if _absent(session, Video, video.id, account.id, "video"):
+                fields = video.model_dump(exclude={"id"})  # a VideoFixture's fields are Video columns
+                session.add(Video(video_id=video.id, account_id=account.id, created_at=created, **fields))
         for template in account.templates:
-            _check_owner(session.get(Template, template.id), account.id, f"template {template.id}")
-            if session.get(Template, template.id) is None:
+            if _absent(session, Template, template.id, account.id, "template"):
                 session.add(
                     Template(
                         template_id=template.id,
@@ -240,6 +217,9 @@ def _apply_callbacks(session: Session, scenario: Scenario, created: datetime) ->
             )
 
 
-def _check_owner(existing: Any, account_id: str, what: str) -> None:
+def _absent(session: Session, model: Any, record_id: str, account_id: str, what: str) -> bool:
+    """True when the record does not exist yet; an existing one of another account is an error."""
+    existing = session.get(model, record_id)
     if existing is not None and existing.account_id != account_id:
-        raise FixtureError(f"{what} already belongs to account {existing.account_id}, not {account_id}")
+        raise FixtureError(f"{what} {record_id} already belongs to account {existing.account_id}, not {account_id}")
+    return existing is None
